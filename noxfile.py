@@ -1,0 +1,39 @@
+"""Sessions: tests (the README's test command), lint (ruff + mypy), bench, docs (links and examples)."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "docs"]
+nox.options.reuse_existing_virtualenvs = True
+
+SOURCES = ["core", "plugins", "corpora", "trainer", "tests", "bench", "docs", "noxfile.py"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The default suite (about a minute on 2 cores)."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "pytest", "-q", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff on everything; mypy on the installed package (the folders map onto ``abr.*``)."""
+    session.install(".[dev]")
+    session.run("ruff", "check", *SOURCES)
+    session.run("mypy", "-p", "abr", "--python-executable", session.virtualenv.location + "/bin/python")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Generation throughput, encodes per sample, streaming memory, start-up (figures in docs/benchmarks.md)."""
+    session.install("-e", ".[dev]")
+    session.run("python", "bench/bench_generate.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Every relative link in README and docs/ resolves, and every `abr` example in them runs."""
+    session.install("-e", ".[dev]")
+    session.run("python", "docs/check_docs.py", *session.posargs)
