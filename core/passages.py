@@ -16,18 +16,20 @@ PARAGRAPH_SEP = "\n\n"
 
 
 class CachedPassage:
-    """A passage's sentences, their token costs, total cost and paragraph text."""
+    """A passage's sentences, their token costs, total ``cost`` and paragraph ``text``.
 
-    __slots__ = ("costs", "sentences", "text", "total")
+    A whole passage serves directly as a background paragraph; ``start``/``end`` give its sentence range.
+    """
+
+    __slots__ = ("cost", "costs", "end", "sentences", "text")
+    start = 0
 
     def __init__(self, sentences: tuple[str, ...], costs: tuple[int, ...]) -> None:
         self.sentences = sentences
         self.costs = costs
-        self.total = sum(costs)
+        self.cost = sum(costs)
+        self.end = len(costs)
         self.text = " ".join(sentences)
-
-    def prefix(self, k: int) -> str:
-        return " ".join(self.sentences[:k])
 
 
 class PassageCache:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Union
 
 import attrs
 from abr.blueprint import Draft, PlannedPair
@@ -67,6 +67,9 @@ class _PairSlot:
     pair: PlannedPair
     text: str
     anchor_offset: int
+
+
+_Paragraph = Union[_Filler, CachedPassage, _PairSlot]
 
 
 @attrs.frozen
@@ -140,16 +143,16 @@ def _best_run(passages: Sequence[CachedPassage], left: int, sep: int) -> _Filler
     return best
 
 
-def _fill(fill: _DocFill, budget: int, sep: int, slack: int = 0) -> list[_Filler]:
+def _fill(fill: _DocFill, budget: int, sep: int, slack: int = 0) -> list[_Filler | CachedPassage]:
     """Whole passages while they fit, then the best-fitting runs of sentences for what is left; when the
     gap is still wider than ``slack``, swap the last run for a longer one that fits better."""
-    out: list[_Filler] = []
+    out: list[_Filler | CachedPassage] = []
     left = budget
     while left > 0:
         cand = fill.next()
-        cost = cand.total + sep
+        cost = cand.cost + sep
         if 0 < cost <= left:
-            out.append(_Filler(cand, 0, len(cand.costs), cand.total))
+            out.append(cand)
             left -= cost
             continue
         break
@@ -173,7 +176,7 @@ def _fill(fill: _DocFill, budget: int, sep: int, slack: int = 0) -> list[_Filler
     return out
 
 
-def _place(fillers: list[_Filler], pairs: list[_PairSlot]) -> list[_Filler | _PairSlot]:
+def _place(fillers: list[_Filler | CachedPassage], pairs: list[_PairSlot]) -> list[_Paragraph]:
     """Interleave pairs at the paragraph boundaries nearest their relative positions, keeping their order."""
     if not pairs:
         return list(fillers)
@@ -190,7 +193,7 @@ def _place(fillers: list[_Filler], pairs: list[_PairSlot]) -> list[_Filler | _Pa
             k -= 1
         slots.append(k)
         lowest = k
-    out: list[_Filler | _PairSlot] = []
+    out: list[_Paragraph] = []
     p = 0
     for k in range(len(fillers) + 1):
         while p < len(pairs) and slots[p] == k:
@@ -218,7 +221,7 @@ class RenderRequest:
 class _Assembly:
     """The prompt text plus where each pair landed (character offsets)."""
 
-    def __init__(self, req: RenderRequest, docs: Sequence[list[_Filler | _PairSlot]]) -> None:
+    def __init__(self, req: RenderRequest, docs: Sequence[list[_Paragraph]]) -> None:
         parts: list[str] = []
         self.needles: list[tuple[PlannedPair, int]] = []
         tail = f"{req.question}\n{ANSWER_FORMAT}"
@@ -307,7 +310,7 @@ def render(req: RenderRequest) -> Rendered:
     used: dict[str, set[int]] = {}
     fills = [_DocFill(req.cache, info.genre, req.rng.child("fill", i), used) for i, info in enumerate(draft.documents)]
     budget = max(0, goal - fixed)
-    docs: list[list[_Filler | _PairSlot]] = []
+    docs: list[list[_Paragraph]] = []
     for i in range(n_docs):
         share = budget // (n_docs - i)
         fillers = _fill(fills[i], share, sep, slack=tol // 2 if i == n_docs - 1 else share)
@@ -330,7 +333,7 @@ def render(req: RenderRequest) -> Rendered:
                    f"'{tok.spec}' (last count {count}); try another --length")
 
 
-def _adjust(docs: list[list[_Filler | _PairSlot]], fill: _DocFill, delta: int, sep: int, slack: int) -> None:
+def _adjust(docs: list[list[_Paragraph]], fill: _DocFill, delta: int, sep: int, slack: int) -> None:
     """Trim sentences from the last fillers (delta < 0) or add filler to the last document (delta > 0)."""
     if delta > 0:
         docs[-1].extend(_fill(fill, delta, sep, slack))
@@ -339,8 +342,10 @@ def _adjust(docs: list[list[_Filler | _PairSlot]], fill: _DocFill, delta: int, s
     for paras in reversed(docs):
         for j in range(len(paras) - 1, -1, -1):
             para = paras[j]
-            if not isinstance(para, _Filler):
+            if isinstance(para, _PairSlot):
                 continue
+            if isinstance(para, CachedPassage):
+                para = paras[j] = _Filler(para, 0, para.end, para.cost)
             end = para.end
             while over > 0 and end > para.start:
                 end -= 1

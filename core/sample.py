@@ -45,7 +45,23 @@ def dumps(record: Mapping[str, Any]) -> str:
     shallow["prompt"] = _SLOT
     shallow["messages"] = [{**m, "content": _SLOT} if m.get("content") == prompt else m for m in messages]
     text = json.dumps(shallow, ensure_ascii=False, separators=(",", ":"))
-    return text.replace(_SLOT_JSON, json.dumps(prompt, ensure_ascii=False))
+    return text.replace(_SLOT_JSON, json_string(prompt))
+
+
+#: every byte except the control characters json escapes as \\uXXXX, \\b or \\f
+_PLAIN_BYTES = bytes(c for c in range(256) if c >= 32 or c in (9, 10, 13))
+
+
+def json_string(text: str) -> str:
+    """``json.dumps(text, ensure_ascii=False)``, several times faster for long prose.
+
+    ASCII prose needs only backslash, quote, newline, carriage return and tab escaped; other texts (any
+    other control character, or non-ASCII) take json's own path, so the bytes are always json's.
+    """
+    if not text.isascii() or text.encode("ascii").translate(None, _PLAIN_BYTES):
+        return json.dumps(text, ensure_ascii=False)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return '"' + escaped.replace("\t", "\\t") + '"'
 
 
 def schema_path() -> Any:

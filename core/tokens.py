@@ -386,6 +386,23 @@ class HFTokenizer(Tokenizer):
                 self._fast, "encode_batch_list") else [len(self._fast.encode(p)) for p in pieces]
         return [len(e.ids) for e in self._tok.encode_batch(list(pieces), add_special_tokens=False)]
 
+    def _locate(self, text: str, positions: Sequence[int]) -> tuple[int, list[int]]:
+        if self._fast is None or self._byte_lengths is None:
+            return super()._locate(text, positions)
+        ids = self._fast.encode(text)
+        if ids.size == 0:
+            return 0, [-1 for _ in positions]
+        byte_starts = np.empty(ids.size, dtype=np.int64)
+        byte_starts[0] = 0
+        np.cumsum(self._byte_lengths[ids[:-1]], out=byte_starts[1:])
+        byte_starts[1:] -= self._lead
+        if text.isascii():
+            wanted: Sequence[int] = positions
+        else:
+            prefix = np.concatenate(([0], np.cumsum(_utf8_lengths(text))))
+            wanted = prefix[np.asarray(positions, dtype=np.int64)].tolist()
+        return int(ids.size), token_index(byte_starts, wanted)
+
     def _starts(self, text: str) -> np.ndarray:
         if self._fast is not None and self._byte_lengths is not None:
             ids = self._fast.encode(text)
@@ -398,14 +415,17 @@ class HFTokenizer(Tokenizer):
         return np.fromiter((o[0] for o in enc.offsets), dtype=np.int64, count=len(enc.offsets))
 
 
+def _utf8_lengths(text: str) -> np.ndarray:
+    """The UTF-8 length in bytes of every character of ``text``."""
+    cp = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+    return np.where(cp < 0x80, 1, np.where(cp < 0x800, 2, np.where(cp < 0x10000, 3, 4))).astype(np.int64)
+
+
 def _byte_to_char_offsets(text: str, byte_offsets: np.ndarray) -> np.ndarray:
     """Map UTF-8 byte offsets to character offsets (a token may start inside a multi-byte character)."""
     if text.isascii():
         return byte_offsets.astype(np.int64)
-    char_lengths = np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
-    nbytes = np.where(char_lengths < 0x80, 1, np.where(char_lengths < 0x800, 2,
-                                                        np.where(char_lengths < 0x10000, 3, 4)))
-    char_byte_starts = np.concatenate(([0], np.cumsum(nbytes)[:-1]))
+    char_byte_starts = np.concatenate(([0], np.cumsum(_utf8_lengths(text))[:-1]))
     return (np.searchsorted(char_byte_starts, byte_offsets, side="right") - 1).astype(np.int64)
 
 

@@ -1,1 +1,12 @@
-"""Built-in checkers."""
+"""Built-in answer checkers."""
+
+from __future__ import annotations
+
+from abr.components import Component
+
+
+def components() -> list[Component]:
+    """Every built-in component of this kind, in registration order."""
+    from abr.plugins.checkers.numeric import Numeric
+
+    return [Numeric()]

@@ -1,1 +1,12 @@
-"""Built-in haystacks."""
+"""Built-in haystack sources."""
+
+from __future__ import annotations
+
+from abr.components import Component
+
+
+def components() -> list[Component]:
+    """Every built-in component of this kind, in registration order."""
+    from abr.plugins.haystacks.procedural import ProceduralHaystack
+
+    return [ProceduralHaystack()]

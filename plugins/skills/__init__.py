@@ -1,1 +1,12 @@
 """Built-in skills."""
+
+from __future__ import annotations
+
+from abr.components import Component
+
+
+def components() -> list[Component]:
+    """Every built-in component of this kind, in registration order."""
+    from abr.plugins.skills.niah import Niah
+
+    return [Niah()]
