@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from typing import Any, Union
+from typing import Any
 
 import attrs
 from abr.blueprint import Draft, PlannedPair
@@ -69,7 +69,7 @@ class _PairSlot:
     anchor_offset: int
 
 
-_Paragraph = Union[_Filler, CachedPassage, _PairSlot]
+_Paragraph = _Filler | CachedPassage | _PairSlot
 
 
 @attrs.frozen

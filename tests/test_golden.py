@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from helpers import generate, records
 
 GOLDEN = Path(__file__).parent / "golden"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 
+from abr.sample import dumps, json_string
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from abr.sample import dumps, json_string
 
 
 @settings(max_examples=500, deadline=None)
