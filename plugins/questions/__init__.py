@@ -6,7 +6,8 @@ from abr.components import Component
 
 
 def components() -> list[Component]:
-    """Every built-in component of this kind, in registration order."""
-    from abr.plugins.questions.arithmetic import Arithmetic
+    """Every built-in question bank, in registration order."""
+    from abr.plugins.questions.catalog import banks
+    from abr.plugins.questions.multipart import multipart_banks
 
-    return [Arithmetic()]
+    return [*banks(), *multipart_banks()]

@@ -1,0 +1,1 @@
+"""Evaluation: scoring models on abr datasets (``abr eval``, ``abr report``, ``abr correlate``)."""
