@@ -108,6 +108,12 @@ class AnchorStyle(Component):
         """The paragraph inserted into the context for one anchor–question pair."""
         return f"{anchor}: {question}"
 
+    def configure(self, argument: str) -> AnchorStyle:
+        """A style bound to a user argument (``--anchor-style NAME:ARG``, e.g. a length); most take none."""
+        from abr.errors import AbrError
+
+        raise AbrError(f"anchor style '{self.name}' takes no argument, got {argument!r}")
+
 
 class QuestionBank(Component):
     """Questions with exact gold answers. ``solve`` re-derives an answer from the question text alone."""
@@ -122,6 +128,12 @@ class QuestionBank(Component):
     @abstractmethod
     def solve(self, text: str) -> str:
         """The answer to a question this bank wrote, computed from its text (used by ``abr verify``)."""
+
+    def configure(self, argument: str) -> QuestionBank:
+        """A bank bound to a user argument (``--question-bank NAME:ARG``, e.g. a file); most take none."""
+        from abr.errors import AbrError
+
+        raise AbrError(f"question bank '{self.name}' takes no argument, got {argument!r}")
 
 
 class InterferencePattern(Component):
@@ -184,8 +196,10 @@ class Suite(Component):
         """The recipe mapping, in the same shape as a ``--config`` TOML file."""
 
 
+from abr.evaluation.backend import ModelBackend  # noqa: E402  (subclasses Component, defined above)
+
 KINDS: dict[str, type[Component]] = {
     cls.kind: cls
     for cls in (HaystackSource, AnchorStyle, QuestionBank, InterferencePattern, AnswerChecker, Skill,
-                Command, Suite)
+                Command, Suite, ModelBackend)
 }

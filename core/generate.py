@@ -31,6 +31,8 @@ from abr.sample import SCHEMA, dumps, sample_id
 from abr.tokens import Tokenizer, load_tokenizer
 
 MAX_RETRIES = 5
+#: draws of an interference pattern before giving up on leaving the gold answer unchanged
+PATTERN_TRIES = 32
 
 
 def resolve_haystack(spec: str, host: Host) -> tuple[Entry, HaystackSource]:
@@ -88,17 +90,12 @@ class Engine:
         if not isinstance(comp, Composition):
             raise AbrError(f"skill {sp.skill.qualified} returned {type(comp).__name__}, not a Composition")
         before = comp.draft.to_blueprint()
-        gold_before = self._answer(sp.skill.qualified, comp.program, before)
+        answer = self._answer(sp.skill.qualified, comp.program, before)
         for pattern in sp.patterns:
             pknobs = {k.name: spec.knobs[f"{pattern.bare}.{k.name}"] for k in pattern.obj.knobs}
-            pattern.obj.apply(comp.draft, attrs.evolve(ctx, rng=rng.child("interference", pattern.qualified),
-                                                       knobs=pknobs))
+            self._interfere(sp.skill, pattern, comp, attrs.evolve(ctx, knobs=pknobs),
+                            rng.child("interference", pattern.qualified), answer)
         blueprint = comp.draft.to_blueprint() if sp.patterns else before
-        answer = self._answer(sp.skill.qualified, comp.program, blueprint)
-        if answer != gold_before:
-            names = ", ".join(p.qualified for p in sp.patterns)
-            raise AbrError(f"interference ({names}) changed the gold answer of {sp.skill.qualified} from "
-                           f"{gold_before!r} to {answer!r}; the pattern must only add decoys")
         rendered = render(RenderRequest(
             draft=comp.draft, question=comp.question, target=spec.length, tokenizer=self.tokenizer,
             cache=self.cache, anchor_style=sp.anchor_style.obj, rng=rng.child("render"),
@@ -145,6 +142,28 @@ class Engine:
             },
         })
         return record
+
+    @staticmethod
+    def _interfere(skill: Entry, pattern: Entry, comp: Composition, ctx: ComposeContext, rng: Rng,
+                   gold: str) -> None:
+        """Apply a pattern; a draw that would change the gold answer (or make it ambiguous) is undone and
+        redrawn from the next stream, so patterns compose with any skill whose answer they can leave alone."""
+        draft = comp.draft
+        state = draft.snapshot()
+        last = ""
+        for attempt in range(PATTERN_TRIES):
+            pattern.obj.apply(draft, attrs.evolve(ctx, rng=rng if attempt == 0 else rng.child("retry", attempt)))
+            try:
+                got: str | None = answer_of(comp.program, draft.to_blueprint())
+                last = f"the answer became {got!r}"
+            except AbrError as exc:
+                got, last = None, str(exc)
+            if got == gold:
+                return
+            draft.restore(state)
+        raise AbrError(f"interference {pattern.qualified} cannot be added to {skill.qualified} without changing its "
+                       f"gold answer {gold!r} ({PATTERN_TRIES} draws; last: {last}); drop the pattern or lower its "
+                       f"knobs")
 
     @staticmethod
     def _answer(skill: str, program: Any, blueprint: dict[str, Any]) -> str:

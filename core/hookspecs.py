@@ -63,6 +63,11 @@ def register_commands(register: Register) -> None:
     """Register :class:`abr.components.Command` objects (extra ``abr`` sub-commands)."""
 
 
+@hookspec
+def register_model_backends(register: Register) -> None:
+    """Register :class:`abr.evaluation.backend.ModelBackend` objects (``abr eval --model SCHEME:ARGUMENT``)."""
+
+
 #: hook name -> component kind it registers, in the order the host calls them
 HOOKS: dict[str, str] = {
     "register_haystack_sources": "haystack_source",
@@ -73,4 +78,5 @@ HOOKS: dict[str, str] = {
     "register_skills": "skill",
     "register_suites": "suite",
     "register_commands": "command",
+    "register_model_backends": "model_backend",
 }

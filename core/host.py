@@ -264,6 +264,9 @@ def validate_component(obj: Any, kind: str) -> str:
             return f"{name}: pattern does not compile: {exc}"
     if isinstance(obj, AnswerChecker) and not obj.answer_types:
         return f"{name}: answer_types must list the answer types it judges"
+    usage = getattr(obj, "usage", "")
+    if kind == "model_backend" and not (isinstance(usage, str) and usage.strip()):
+        return f"{name}: usage must describe the spec argument, e.g. 'MODEL@BASE_URL'"
     return ""
 
 

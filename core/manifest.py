@@ -18,6 +18,15 @@ def manifest_path(output: str | Path) -> Path:
     return Path(f"{output}.manifest.json")
 
 
+def write_json_manifest(output: str | Path, data: dict[str, Any]) -> Path:
+    """A manifest for outputs made from other datasets (mix, filter): what was done, and the output's sha256."""
+    path = manifest_path(output)
+    full = {"abr": __version__, "output": Path(output).name, "sha256": file_sha256(output), **data}
+    with AtomicFile(path) as fh:
+        fh.write_line(json.dumps(full, indent=2, ensure_ascii=False))
+    return path
+
+
 def write_manifest(output: str | Path, recipe: Recipe, engine: Engine, fmt: str,
                    shard: tuple[int, int] | None, indices: range, counts: dict[str, int]) -> Path:
     components: dict[str, Any] = {}

@@ -17,7 +17,7 @@ import numpy as np
 from abr.components import InterferencePattern, Skill
 from abr.errors import AbrError
 from abr.knobs import Knob
-from abr.recipe import Recipe, SkillEntry
+from abr.recipe import Recipe, SkillEntry, expand_range
 from abr.registry import Entry, Registry
 
 
@@ -79,11 +79,12 @@ def _knob_table(skill: Entry, patterns: Sequence[Entry]) -> dict[str, tuple[Knob
 def _resolve_skill(recipe: Recipe, entry: SkillEntry, registry: Registry) -> SkillPlan:
     skill_entry = registry.entry("skill", entry.name)
     skill: Skill = skill_entry.obj
-    style = registry.entry("anchor_style", entry.anchor_style or recipe.anchor_style or skill.default_anchor_style)
-    bank = registry.entry("question_bank", entry.question_bank or recipe.question_bank
+    style = registry.configured("anchor_style", entry.anchor_style or recipe.anchor_style or skill.default_anchor_style)
+    bank = registry.configured("question_bank", entry.question_bank or recipe.question_bank
                           or skill.default_question_bank)
-    names = list(dict.fromkeys([*skill.default_interference, *recipe.interference, *entry.interference]))
-    patterns = tuple(registry.entry("interference_pattern", n) for n in names)
+    names = [*skill.default_interference, *recipe.interference, *entry.interference]
+    resolved = [registry.entry("interference_pattern", n) for n in names]
+    patterns = tuple({e.qualified: e for e in resolved}.values())  # a pattern named twice applies once
     table = _knob_table(skill_entry, patterns)
     aliases = {f"{p.qualified}.{k.name}": f"{p.bare}.{k.name}" for p in patterns for k in p.obj.knobs}
     given = {aliases.get(name, name): value for name, value in recipe.knobs.items()
@@ -98,6 +99,9 @@ def _resolve_skill(recipe: Recipe, entry: SkillEntry, registry: Registry) -> Ski
     if not isinstance(recipe.depths, str):
         axes.append(("depth", recipe.depths))
     for key, (knob, owner) in table.items():
+        if key in given and knob.kind in ("int", "float"):
+            swept = expand_range(given[key], knob.kind, f"knob '{key}' of {owner}")
+            given[key] = given[key] if swept is None else swept
         if key not in given:
             fixed[key] = knob.default
         elif _is_sweep(knob, given[key]):

@@ -53,6 +53,7 @@ class Blueprint:
             self.documents: list[Mapping[str, Any]] = list(data["documents"])
             self.assembled: Mapping[str, Mapping[str, Any]] = data.get("assembled", {})
             self.doc_ids = [d["id"] for d in self.documents]
+            self.titles = {d["id"]: d.get("title", "") for d in self.documents}
             self.pairs_by_doc = {d["id"]: list(d["pairs"]) for d in self.documents}
         except (KeyError, TypeError) as exc:
             raise ProgramError(f"blueprint is malformed: missing or wrong field {exc}") from None
@@ -328,6 +329,43 @@ def _binder(kind: str) -> Callable[[_Eval, list[Any]], Value]:
     return impl
 
 
+def _let(ev: _Eval, args: list[Any]) -> Value:
+    var, value_node, body = args
+    if not isinstance(var, str):
+        raise ProgramError("let: the variable name must be a string")
+    value = ev.run(value_node)
+    had, saved = var in ev.scope, ev.scope.get(var)
+    ev.scope[var] = value
+    try:
+        return ev.run(body)
+    finally:
+        if had:
+            ev.scope[var] = saved
+        else:
+            ev.scope.pop(var, None)
+
+
+def _mod(ev: _Eval, args: list[Any]) -> Value:
+    a, b = (_num(x, "mod") for x in args)
+    if b == 0:
+        raise ProgramError("mod: division by zero")
+    if not (isinstance(a, int) and isinstance(b, int)):
+        raise ProgramError(f"mod: expects integers, got {format_value(a)} and {format_value(b)}")
+    return a % b
+
+
+def _titled(kind: str) -> Callable[[_Eval, list[Any]], Value]:
+    def impl(ev: _Eval, args: list[Any]) -> Value:
+        text = args[0]
+        if not isinstance(text, str):
+            raise ProgramError(f"{kind}: expects a string")
+        if kind == "titled":
+            return [d for d in ev.bp.doc_ids if ev.bp.titles[d] == text]
+        return [d for d in ev.bp.doc_ids if text in ev.bp.titles[d]]
+
+    return impl
+
+
 def _var(ev: _Eval, args: list[Any]) -> Value:
     name = args[0]
     if name not in ev.scope:
@@ -407,6 +445,9 @@ OPS: dict[str, OpSpec] = {
     "argmax": OpSpec(3, 3, lazy=True),
     "argmin": OpSpec(3, 3, lazy=True),
     "var": OpSpec(1, 1),
+    "let": OpSpec(3, 3, lazy=True),
+    "titled": OpSpec(1, 1),
+    "title_has": OpSpec(1, 1),
     "sum": OpSpec(1, 1),
     "product": OpSpec(1, 1),
     "add": OpSpec(2, 2),
@@ -414,6 +455,8 @@ OPS: dict[str, OpSpec] = {
     "mul": OpSpec(2, 2),
     "div": OpSpec(2, 2),
     "neg": OpSpec(1, 1),
+    "abs": OpSpec(1, 1),
+    "mod": OpSpec(2, 2),
     "round": OpSpec(2, 2),
     "if": OpSpec(3, 3, lazy=True),
     "gt": OpSpec(2, 2),
@@ -452,6 +495,9 @@ _IMPL: dict[str, _Op] = {
     "argmax": _binder("argmax"),
     "argmin": _binder("argmin"),
     "var": _var,
+    "let": _let,
+    "titled": _titled("titled"),
+    "title_has": _titled("title_has"),
     "sum": _fold("sum"),
     "product": _fold("product"),
     "add": _arith(lambda a, b: a + b),
@@ -459,6 +505,8 @@ _IMPL: dict[str, _Op] = {
     "mul": _arith(lambda a, b: a * b),
     "div": _arith(_div),
     "neg": lambda ev, a: -_num(a[0], "neg"),
+    "abs": lambda ev, a: abs(_num(a[0], "abs")),
+    "mod": _mod,
     "round": _round,
     "if": _if,
     "gt": _compare(lambda a, b: a > b),
@@ -561,6 +609,15 @@ def _show(node: Any, top: bool = False, in_q: bool = False) -> str:
         return f"({_show(args[1], top=True)} if {_show(args[0], top=True)} else {_show(args[2], top=True)})"
     if op == "not":
         return f"¬{_show(args[0])}"
+    if op == "let":
+        var, value, body = args
+        return f"({_show(body, top=True)} where {var} = {_show(value, top=True)})"
+    if op == "abs":
+        return f"|{_show(args[0], top=True)}|"
+    if op in ("titled", "title_has") and isinstance(args[0], str):
+        return f'{op}("{args[0]}")'
+    if op == "mod":
+        return f"({_show(args[0])} mod {_show(args[1])})"
     return f"{op}(" + ", ".join(_show(a, top=True) for a in args) + ")"
 
 

@@ -41,6 +41,8 @@ INSTRUCTION_POSITIONS = ("end", "start")
 FORMATS = ("jsonl", "parquet")
 MAX_LENGTH = 4 * 1024 * 1024
 _LENGTH = re.compile(r"^(\d+(?:\.\d+)?)([kKmM]?)$")
+_RANGE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*\.\.\s*(-?\d+(?:\.\d+)?)\s*(?::\s*(\d+(?:\.\d+)?))?\s*$")
+MAX_RANGE = 10_000
 
 
 def parse_length(value: Any) -> int:
@@ -54,6 +56,41 @@ def parse_length(value: Any) -> int:
     if not 64 <= tokens <= MAX_LENGTH:
         raise AbrError(f"length {value!r} is out of range: use 64 to {MAX_LENGTH} tokens")
     return tokens
+
+
+def expand_range(value: Any, kind: str, where: str) -> tuple[int | float, ...] | None:
+    """The values a knob range sweeps, or None when ``value`` is not a range.
+
+    A range is ``"LOW..HIGH"`` or ``"LOW..HIGH:STEP"`` (command line and TOML), or a TOML table
+    ``{low = 2, high = 16, step = 2}``; both ends are included. Integer knobs step by 1 unless told;
+    number knobs need a step.
+    """
+    if isinstance(value, str):
+        m = _RANGE.match(value)
+        if not m:
+            return None
+        low, high, step = m.group(1), m.group(2), m.group(3)
+    elif isinstance(value, Mapping) and set(value) <= {"low", "high", "step"} and {"low", "high"} <= set(value):
+        low, high, step = value["low"], value["high"], value.get("step")
+    else:
+        return None
+    try:
+        lo, hi = float(low), float(high)
+        st = float(step) if step is not None else (1.0 if kind == "int" else None)
+    except (TypeError, ValueError):
+        raise AbrError(f"{where}: range {value!r} needs numbers: LOW..HIGH[:STEP]") from None
+    if st is None:
+        raise AbrError(f"{where}: a range of a number knob needs a step, e.g. {low}..{high}:0.1")
+    if st <= 0 or hi < lo:
+        raise AbrError(f"{where}: range {value!r} must have LOW <= HIGH and a positive step")
+    count = int((hi - lo) / st + 1e-9) + 1
+    if count > MAX_RANGE:
+        raise AbrError(f"{where}: range {value!r} has {count} values; at most {MAX_RANGE} (raise the step)")
+    if kind == "int":
+        if not all(float(x).is_integer() for x in (lo, hi, st)):
+            raise AbrError(f"{where}: an integer knob's range needs integer ends and step, got {value!r}")
+        return tuple(int(lo) + i * int(st) for i in range(count))
+    return tuple(round(lo + i * st, 10) for i in range(count))
 
 
 def parse_depths(value: Any) -> tuple[float, ...] | str:

@@ -19,7 +19,7 @@ from abr.sample import FIELDS
 
 #: record fields stored as JSON text in Parquet (nested, free-form objects)
 JSON_COLUMNS = ("knobs", "answer_rule", "program", "blueprint", "needles", "tokens", "difficulty", "interference",
-                "versions")
+                "versions", "filter")
 
 
 def detect_format(path: str | Path, explicit: str | None = None) -> str:

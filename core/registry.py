@@ -24,6 +24,7 @@ KIND_LABELS = {
     "skill": "skill",
     "suite": "suite",
     "command": "command",
+    "model_backend": "model backend",
 }
 
 KIND_FLAGS = {
@@ -35,6 +36,7 @@ KIND_FLAGS = {
     "skill": "--skill",
     "suite": "--suite",
     "command": "abr COMMAND",
+    "model_backend": "--model",
 }
 
 
@@ -96,6 +98,18 @@ class Registry:
 
     def get(self, kind: str, name: str) -> Any:
         return self.entry(kind, name).obj
+
+    def configured(self, kind: str, spec: str) -> Entry:
+        """``NAME`` or ``NAME:ARGUMENT``: the entry, its object bound to the argument through ``configure``.
+
+        The qualified name keeps the argument (``abr/jsonl:data/set.jsonl``), so records name the exact
+        component and ``abr verify`` can rebuild it.
+        """
+        name, sep, argument = spec.partition(":")
+        entry = self.entry(kind, name)
+        if not sep:
+            return entry
+        return attrs.evolve(entry, qualified=f"{entry.qualified}:{argument}", obj=entry.obj.configure(argument))
 
     def _hint(self, kind: str, name: str) -> str:
         table = self._by_kind[kind]

@@ -23,9 +23,11 @@ from abr.rng import Rng
 from abr.tokens import Tokenizer
 
 #: bump when the same draft, budget and tokenizer would render different text (recorded in every sample)
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 DOC_FOOTER = "</document>"
 MAX_ROUNDS = 4
+#: extra rounds, after the plain ones, that swap the last background paragraph for a better-fitting one
+RESCUE_ROUNDS = 4
 ANSWER_FORMAT = 'End your response with a final line of the form "Answer: <your answer>".'
 
 
@@ -41,8 +43,8 @@ def doc_header(number: int, title: str) -> str:
 
 def preamble(documents: int) -> str:
     noun = "document" if documents == 1 else f"{documents} documents"
-    return (f"Read the following {noun}. Some paragraphs begin with an anchor (a unique label) "
-            f"followed by a question.")
+    return (f"Read the following {noun}. Some paragraphs begin with an anchor (a label) followed by a "
+            f"question.")
 
 
 class _Filler:
@@ -318,7 +320,7 @@ def render(req: RenderRequest) -> Rendered:
         budget -= spent
         docs.append(_place(fillers, slots[i]))
 
-    for round_ in range(MAX_ROUNDS):
+    for round_ in range(MAX_ROUNDS + RESCUE_ROUNDS):
         asm = _Assembly(req, docs)
         full, offset, extra = enc.wrap(asm.prompt)
         marks = [asm.context_start, asm.context_end] + [char for _, char in asm.needles]
@@ -326,16 +328,25 @@ def render(req: RenderRequest) -> Rendered:
         count = n_tokens + extra
         if req.target - tol <= count <= req.target:
             return _finish(req, asm, skeleton.prompt, located, count, round_ + 1)
-        if round_ == MAX_ROUNDS - 1:
+        if round_ == MAX_ROUNDS + RESCUE_ROUNDS - 1:
             break
-        _adjust(docs, fills[-1], goal - count, sep, tol // 2)
+        _adjust(docs, fills[-1], goal - count, sep, tol // 2, rescue=round_ >= MAX_ROUNDS - 1)
     raise FitError(f"could not fit the prompt into [{req.target - tol}, {req.target}] tokens with tokenizer "
                    f"'{tok.spec}' (last count {count}); try another --length")
 
 
-def _adjust(docs: list[list[_Paragraph]], fill: _DocFill, delta: int, sep: int, slack: int) -> None:
-    """Trim sentences from the last fillers (delta < 0) or add filler to the last document (delta > 0)."""
+def _adjust(docs: list[list[_Paragraph]], fill: _DocFill, delta: int, sep: int, slack: int,
+            rescue: bool = False) -> None:
+    """Trim sentences from the last fillers (delta < 0) or add filler to the last document (delta > 0).
+
+    A gap smaller than any sentence cannot be closed by adding; in ``rescue`` rounds (reached only where the
+    plain rounds failed) the last background paragraph is given back and the freed budget refilled with
+    runs that fit it better."""
     if delta > 0:
+        last = docs[-1][-1] if docs[-1] else None
+        if rescue and isinstance(last, (_Filler, CachedPassage)):
+            docs[-1].pop()
+            delta += last.cost + sep
         docs[-1].extend(_fill(fill, delta, sep, slack))
         return
     over = -delta

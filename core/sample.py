@@ -16,7 +16,7 @@ SCHEMA = "abr.sample/1"
 #: every record field, in the order records are written
 FIELDS = ("id", "schema", "skill", "seed", "index", "knobs", "prompt", "messages", "question", "answer",
           "answer_type", "answer_rule", "program", "program_text", "blueprint", "needles", "tokens", "difficulty",
-          "interference", "versions")
+          "interference", "versions", "filter")
 
 
 def sample_id(skill: str, seed: int, index: int, fingerprint: Mapping[str, Any]) -> str:

@@ -55,6 +55,9 @@ def render_sample(record: Mapping[str, Any], full: bool = False) -> Group:
     prompt: str = record["prompt"]
     spans = [(n["char"], len(anchors[n["anchor"]]), ROLE_STYLES.get(n["role"], "bold")) for n in record["needles"]]
     parts: list[Any] = [head, blueprint]
+    for anchor_id, entry in bp.get("assembled", {}).items():
+        parts.append(Panel(Text(entry["question"]), title=f"assembled {anchor_id} {anchors[anchor_id]} → "
+                                                          f"{entry['answer']}", title_align="left"))
     if full:
         parts.append(Panel(_highlight(prompt, 0, spans), title="prompt"))
     else:

@@ -389,28 +389,11 @@ class HFTokenizer(Tokenizer):
     def _locate(self, text: str, positions: Sequence[int]) -> tuple[int, list[int]]:
         if self._fast is None or self._byte_lengths is None:
             return super()._locate(text, positions)
-        ids = self._fast.encode(text)
-        if ids.size == 0:
-            return 0, [-1 for _ in positions]
-        byte_starts = np.empty(ids.size, dtype=np.int64)
-        byte_starts[0] = 0
-        np.cumsum(self._byte_lengths[ids[:-1]], out=byte_starts[1:])
-        byte_starts[1:] -= self._lead
-        if text.isascii():
-            wanted: Sequence[int] = positions
-        else:
-            prefix = np.concatenate(([0], np.cumsum(_utf8_lengths(text))))
-            wanted = prefix[np.asarray(positions, dtype=np.int64)].tolist()
-        return int(ids.size), token_index(byte_starts, wanted)
+        return _locate_from_ids(text, self._fast.encode(text), self._byte_lengths, self._lead, positions)
 
     def _starts(self, text: str) -> np.ndarray:
         if self._fast is not None and self._byte_lengths is not None:
-            ids = self._fast.encode(text)
-            if ids.size == 0:
-                return np.zeros(0, dtype=np.int64)
-            byte_ends = np.cumsum(self._byte_lengths[ids]) - self._lead
-            byte_starts = np.concatenate(([0], byte_ends[:-1]))
-            return _byte_to_char_offsets(text, np.maximum(byte_starts, 0))
+            return _starts_from_ids(text, self._fast.encode(text), self._byte_lengths, self._lead)
         enc = self._tok.encode(text, add_special_tokens=False)
         return np.fromiter((o[0] for o in enc.offsets), dtype=np.int64, count=len(enc.offsets))
 
@@ -434,38 +417,135 @@ def _byte_to_char_offsets(text: str, byte_offsets: np.ndarray) -> np.ndarray:
 
 
 class TiktokenTokenizer(Tokenizer):
-    """A tiktoken encoding such as ``cl100k_base`` (tiktoken fetches its file on first use)."""
+    """A tiktoken encoding: by name (``cl100k_base``; tiktoken fetches its file on first use, or reads it from
+    ``TIKTOKEN_CACHE_DIR``) or any ``tiktoken.Encoding`` object (:meth:`from_encoding`).
+
+    Token offsets come from the byte length of every vocabulary entry, so locating needles costs one
+    encode and a cumulative sum. The fingerprint digests the merge ranks, the split pattern and the special
+    tokens, so two encodings that share a name but not a vocabulary are told apart.
+    """
 
     backend = "tiktoken"
 
-    def __init__(self, spec: str, encoding_name: str) -> None:
+    def __init__(self, spec: str, encoding_name: str | None = None, encoding: Any = None) -> None:
         super().__init__()
-        try:
-            import tiktoken
-        except ImportError:
-            raise AbrError(f"tokenizer '{spec}' needs tiktoken: pip install 'abr[tiktoken]'") from None
-        try:
-            self._enc = tiktoken.get_encoding(encoding_name)
-        except Exception as exc:
-            raise AbrError(f"cannot load tiktoken encoding '{encoding_name}': {str(exc).splitlines()[0]}; "
-                           f"check the name (e.g. cl100k_base, o200k_base) and that its file is cached") from None
+        if encoding is None:
+            try:
+                import tiktoken
+            except ImportError:
+                raise AbrError(f"tokenizer '{spec}' needs tiktoken: pip install 'abr[tiktoken]'") from None
+            try:
+                encoding = tiktoken.get_encoding(str(encoding_name))
+            except Exception as exc:
+                raise AbrError(f"cannot load tiktoken encoding '{encoding_name}': {str(exc).splitlines()[0]}; "
+                               f"check the name (e.g. cl100k_base, o200k_base) and that its file is cached") from None
+        self._enc = encoding
         self.spec = spec
-        self.fingerprint = hashlib.sha256(f"{encoding_name}:{self._enc.n_vocab}".encode()).hexdigest()[:16]
+        self.fingerprint = _tiktoken_fingerprint(encoding)
+        self._byte_lengths = _tiktoken_byte_lengths(encoding)
+
+    @classmethod
+    def from_encoding(cls, encoding: Any, spec: str | None = None) -> TiktokenTokenizer:
+        """A tokenizer over an Encoding built in memory (e.g. from your own mergeable ranks)."""
+        return cls(spec or f"tiktoken:{encoding.name}", encoding=encoding)
 
     def count_pieces(self, pieces: Sequence[str]) -> list[int]:
         return [len(x) for x in self._enc.encode_ordinary_batch(list(pieces))]
 
+    def _ids(self, text: str) -> np.ndarray:
+        return np.asarray(self._enc.encode_ordinary(text), dtype=np.int64)
+
     def _starts(self, text: str) -> np.ndarray:
-        ids = self._enc.encode_ordinary(text)
-        _, offsets = self._enc.decode_with_offsets(ids)
-        return np.asarray(offsets, dtype=np.int64)
+        return _starts_from_ids(text, self._ids(text), self._byte_lengths, 0)
+
+    def _locate(self, text: str, positions: Sequence[int]) -> tuple[int, list[int]]:
+        return _locate_from_ids(text, self._ids(text), self._byte_lengths, 0, positions)
+
+
+def _tiktoken_fingerprint(encoding: Any) -> str:
+    digest = hashlib.sha256()
+    ranks = getattr(encoding, "_mergeable_ranks", None)
+    if isinstance(ranks, dict):
+        digest.update(str(getattr(encoding, "_pat_str", "")).encode())
+        for token, rank in sorted(ranks.items(), key=lambda kv: kv[1]):
+            digest.update(rank.to_bytes(4, "big") + token)
+        for name, rank in sorted(dict(getattr(encoding, "_special_tokens", {})).items()):
+            digest.update(name.encode() + rank.to_bytes(4, "big"))
+    else:
+        digest.update(f"{encoding.name}:{encoding.n_vocab}".encode())
+    return digest.hexdigest()[:16]
+
+
+def _tiktoken_byte_lengths(encoding: Any) -> np.ndarray:
+    """Byte length of every token id (0 for ids that are not in the vocabulary)."""
+    lengths = np.zeros(encoding.n_vocab, dtype=np.int64)
+    ranks = getattr(encoding, "_mergeable_ranks", None)
+    if isinstance(ranks, dict):
+        for token, rank in ranks.items():
+            lengths[rank] = len(token)
+        return lengths
+    for i in range(encoding.n_vocab):
+        try:
+            lengths[i] = len(encoding.decode_single_token_bytes(i))
+        except KeyError:
+            continue
+    return lengths
+
+
+def _starts_from_ids(text: str, ids: np.ndarray, byte_lengths: np.ndarray, lead: int) -> np.ndarray:
+    """Character offsets where each token starts, from the byte length of every token."""
+    if ids.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    byte_ends = np.cumsum(byte_lengths[ids]) - lead
+    byte_starts = np.concatenate(([0], byte_ends[:-1]))
+    return _byte_to_char_offsets(text, np.maximum(byte_starts, 0))
+
+
+def _locate_from_ids(text: str, ids: np.ndarray, byte_lengths: np.ndarray, lead: int,
+                     positions: Sequence[int]) -> tuple[int, list[int]]:
+    """Token count and, per character position, the token that holds it — without mapping every token."""
+    if ids.size == 0:
+        return 0, [-1 for _ in positions]
+    byte_starts = np.empty(ids.size, dtype=np.int64)
+    byte_starts[0] = 0
+    np.cumsum(byte_lengths[ids[:-1]], out=byte_starts[1:])
+    byte_starts[1:] -= lead
+    if text.isascii():
+        wanted: Sequence[int] = positions
+    else:
+        prefix = np.concatenate(([0], np.cumsum(_utf8_lengths(text))))
+        wanted = prefix[np.asarray(positions, dtype=np.int64)].tolist()
+    return int(ids.size), token_index(byte_starts, wanted)
 
 
 # ---------------------------------------------------------------------------------------------------------
 
 
+HUB_FILES = ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja", "special_tokens_map.json")
+
+
+def hub_folder(name: str) -> Path | None:
+    """A local snapshot of a hub tokenizer (``ORG/NAME`` or ``ORG/NAME@REVISION``) with its chat template,
+    from the Hugging Face cache or the hub; None when ``huggingface_hub`` is not installed."""
+    try:
+        from huggingface_hub import snapshot_download
+    except ImportError:
+        return None
+    repo, _, revision = name.partition("@")
+    try:
+        folder = Path(snapshot_download(repo, revision=revision or None, allow_patterns=list(HUB_FILES)))
+    except Exception as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise AbrError(f"cannot fetch tokenizer '{name}' from the Hugging Face hub ({first[:160]}); pass a local "
+                       f"folder that holds tokenizer.json") from None
+    if not (folder / "tokenizer.json").is_file():
+        raise AbrError(f"hub repository '{repo}' has no tokenizer.json; pass a local tokenizer folder")
+    return folder
+
+
 def load_tokenizer(spec: str) -> Tokenizer:
-    """A tokenizer from a spec: ``default``, ``tiktoken:NAME``, ``hf:PATH_OR_HUB_NAME``, or a local path."""
+    """A tokenizer from a spec: ``default``, ``tiktoken:NAME``, ``hf:PATH_OR_HUB_NAME[@REVISION]``, or a local
+    path."""
     raw = spec.strip()
     if raw in ("", "default", "abr/default"):
         return DefaultTokenizer()
@@ -482,6 +562,9 @@ def load_tokenizer(spec: str) -> Tokenizer:
     if path.is_file():
         return HFTokenizer(raw, path)
     if raw.startswith("hf:") or ("/" in target and not target.startswith((".", "/"))):
-        return HFTokenizer(raw, None, hub_name=target)
+        folder = hub_folder(target)
+        if folder is None:
+            return HFTokenizer(raw, None, hub_name=target)
+        return HFTokenizer(raw, folder / "tokenizer.json")
     raise AbrError(f"unknown tokenizer '{spec}': use 'default', a folder with tokenizer.json, "
                    f"'hf:ORG/NAME' or 'tiktoken:cl100k_base'")

@@ -50,3 +50,8 @@ def register_skills(register: Register) -> None:
 @hookimpl
 def register_suites(register: Register) -> None:
     _register_all(register, "suites")
+
+
+@hookimpl
+def register_model_backends(register: Register) -> None:
+    _register_all(register, "backends")

@@ -16,8 +16,10 @@ from helpers import generate, records, write_records
 def test_list_skills_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["list-skills", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in rows] == ["abr/niah", "abr/anti-interference", "abr/multi-source", "abr/logic",
+                                         "abr/calc-reason", "abr/multi-hop"]
     niah = next(r for r in rows if r["name"] == "abr/niah")
-    assert niah["version"] == 1 and niah["plugin"] == "abr" and niah["dist"] == "abr"
+    assert niah["version"] == 2 and niah["plugin"] == "abr" and niah["dist"] == "abr"
     knobs = {k["name"]: k for k in niah["knobs"]}
     assert knobs["variant"]["choices"] == ["single", "distributed"]
     assert knobs["pairs"]["range"] == [2, 64] and knobs["pairs"]["default"] == 4
@@ -28,6 +30,7 @@ def test_list_skills_table(capsys: pytest.CaptureFixture[str], monkeypatch: pyte
     assert main(["list-skills"]) == 0
     out = capsys.readouterr().out
     assert "abr/niah" in out and "variant=distributed [single|distributed]" in out
+    assert "abr/multi-hop" in out and "hops=3 [1..8]" in out and "band=0.8-0.95 [0.0..0.99]" in out
 
 
 def test_plugins_json_lists_the_builtin_plugin(capsys: pytest.CaptureFixture[str]) -> None:
@@ -87,7 +90,8 @@ def test_verify_reports_each_bad_record(tmp_path: Path, capsys: pytest.CaptureFi
     assert len(lines) == 5
     assert "answer program gives" in lines[0] and f"record's answer is '{recs[0]['answer']}'" in lines[0]
     assert "token count is" in lines[1] and f"record says {recs[1]['tokens']['count']}" in lines[1]
-    assert "doc1: anchors found in order ['anc2'" in lines[2]
+    assert f"anchor {anchor} (anc2) occurs" in lines[2] and "in document 1" in lines[2]
+    assert "it is in the background text" in lines[2]
     assert "bank gives" in lines[3] and "record says '999999'" in lines[3]
     assert lines[4].endswith("not valid JSON (Expecting property name enclosed in double quotes at column 2); "
                              "regenerate the file or remove the line")
@@ -175,3 +179,16 @@ def test_real_process_exit_codes(tmp_path: Path) -> None:
     assert run_cli("verify", "-q", str(tmp_path / "y.jsonl")).returncode == 0
     missing = run_cli("verify", str(tmp_path / "none.jsonl"))
     assert missing.returncode == 2 and "no such dataset" in missing.stderr
+
+
+def test_configured_anchor_style_and_jsonl_bank(tmp_path: Path) -> None:
+    bank = tmp_path / "set.jsonl"
+    bank.write_text("".join(json.dumps({"question": f"What is {k} times 7?", "answer": str(7 * k),
+                                        "answer_type": "integer"}) + "\n" for k in range(2, 14)))
+    out = tmp_path / "d.jsonl"
+    generate(out, "--anchor-style", "random-id:10", "--question-bank", f"jsonl:{bank}", "-n", "2", "--length", "1k")
+    for rec in records(out):
+        assert all(len(a) == 10 for a in rec["blueprint"]["anchors"].values())
+        assert int(rec["answer"]) in {7 * k for k in range(2, 14)}
+        assert rec["versions"]["components"][f"abr/jsonl:{bank}"] >= 1
+    assert main(["verify", str(out)]) == 0

@@ -22,6 +22,18 @@ CASES = {
     "niah-distributed": ["-n", "3", "--length", "1k", "--seed", "7"],
     "niah-single": ["-n", "2", "--length", "2k", "--seed", "7", "--depth", "0.25", "--knob", "variant=single"],
     "niah-near-duplicate": ["-n", "2", "--length", "1k", "--seed", "7", "--interference", "near-duplicate"],
+    "anti-interference": ["--skill", "anti-interference", "-n", "4", "--length", "2k", "--seed", "7", "--knob",
+                          "variant=similar,conflict", "--knob", "scope=number,title-word"],
+    "multi-source": ["--skill", "multi-source", "-n", "2", "--length", "2k", "--seed", "7", "--knob", "parts=3,5"],
+    "multi-source-algebra": ["--skill", "multi-source", "-n", "1", "--length", "2k", "--seed", "7",
+                             "--question-bank", "multipart-algebra"],
+    "logic": ["--skill", "logic", "-n", "5", "--length", "2k", "--seed", "7", "--knob",
+              "variant=set,frequency,ranking,position,composite"],
+    "calc-reason": ["--skill", "calc-reason", "-n", "3", "--length", "2k", "--seed", "7", "--knob",
+                    "condition=documents,occurrences,answers"],
+    "multi-hop": ["--skill", "multi-hop", "-n", "2", "--length", "2k", "--seed", "7", "--knob", "hops=2,4"],
+    "niah-all-patterns": ["-n", "2", "--length", "2k", "--seed", "7", "--interference",
+                          "near-duplicate,conflict,lure-questions,decoy-documents"],
 }
 
 

@@ -44,6 +44,9 @@ def register_skills(register):
     register(Niah())
 '''
 
+BUILTIN_SKILLS = ["abr/niah", "abr/anti-interference", "abr/multi-source", "abr/logic", "abr/calc-reason",
+                  "abr/multi-hop"]
+
 IMPORT_ERROR = "raise RuntimeError('this plugin is broken on purpose')\n"
 
 TYPO = '''
@@ -138,7 +141,7 @@ def test_broken_plugins_are_reported_and_abr_keeps_working(site: Path) -> None:
     assert "claimed by abr-plugin-xyz 1.2.0 and other-echo 3.0" in conflict[0]["problem"]
     listing = run_cli("list-skills", "--json", env={"PYTHONPATH": str(site)})
     assert listing.returncode == 0
-    assert [r["name"] for r in json.loads(listing.stdout)] == ["abr/niah"]
+    assert [r["name"] for r in json.loads(listing.stdout)] == BUILTIN_SKILLS
     table = run_cli("plugins", env={"PYTHONPATH": str(site), "COLUMNS": "250"})
     assert table.returncode == 0 and "conflict" in table.stdout and "error" in table.stdout
 
@@ -204,7 +207,7 @@ def test_malformed_components_fail_the_plugin(obj: object, problem: str) -> None
     host = Host([Candidate("p", "abr-plugin-p", "1", lambda: _plugin(_skill("fine"), obj))], env={})
     report = host.report("p")
     assert report.status == "error" and problem in report.problem
-    assert [e.qualified for e in host.registry.entries("skill")] == ["abr/niah"]  # nothing half-registered
+    assert [e.qualified for e in host.registry.entries("skill")] == BUILTIN_SKILLS  # nothing half-registered
 
 
 def test_duplicate_registration_and_reserved_name() -> None:

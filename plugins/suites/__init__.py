@@ -7,4 +7,8 @@ from abr.components import Component
 
 def components() -> list[Component]:
     """Every built-in suite, in registration order."""
-    return []
+    from abr.plugins.suites.atomic_probe import AtomicProbe
+    from abr.plugins.suites.knob_sweep import KnobSweep
+    from abr.plugins.suites.paper_train import PaperTrain
+
+    return [AtomicProbe(), PaperTrain(), KnobSweep()]
