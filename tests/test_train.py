@@ -163,3 +163,17 @@ def test_verl_export_scores_and_trains(workspace: dict[str, Path], host: Host, t
     assert compute_score("abr/niah", None, gold, None) == 0.0  # type: ignore[arg-type]
     result = train_grpo(_config(workspace, "verl", data=(str(out),), max_steps=1), host.registry)
     assert result.steps == 1
+
+
+def test_train_from_the_command_line(workspace: dict[str, Path], tmp_path: Path) -> None:
+    from abr.cli import main
+
+    out = tmp_path / "cli-run"
+    code = main(["train", "grpo", "--data", str(workspace["data"]), "--model", str(workspace["model"]), "-o", str(out),
+                 "--num-generations", "2", "--max-completion-length", "8", "--max-prompt-length", "4096",
+                 "--per-device-train-batch-size", "2", "--gradient-accumulation-steps", "1", "--max-steps", "1",
+                 "--format-weight", "0.1", "--cot", "--set", "learning_rate=0.001", "--set", "save_steps=1"])
+    assert code == 0
+    log = json.loads((out / "abr-train-log.json").read_text())
+    assert log["config"]["cot_system_prompt"] is True and log["config"]["learning_rate"] == 0.001
+    assert any("rewards/abr_format/mean" in h for h in log["log_history"])

@@ -58,11 +58,21 @@ def load_model_and_tokenizer(config: TrainConfig) -> tuple[Any, Any]:
         model = AutoModelForCausalLM.from_pretrained(config.model, **kwargs)
     except (OSError, ValueError) as exc:
         raise AbrError(f"cannot load model '{config.model}': {str(exc).splitlines()[0]}") from None
+    _detach_gguf_quantizer(model)
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     if getattr(tokenizer, "chat_template", None) is None:
         raise AbrError(f"model '{config.model}' has no chat template; abr trains on chat prompts")
     return model, tokenizer
+
+
+def _detach_gguf_quantizer(model: Any) -> None:
+    """A GGUF model is de-quantized to ordinary float tensors on load; forget the quantizer so it trains."""
+    quantizer = getattr(model, "hf_quantizer", None)
+    if quantizer is not None and type(quantizer).__name__.lower().startswith("gguf"):
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
 
 
 def grpo_args(config: TrainConfig, use_vllm: bool) -> Any:
@@ -127,9 +137,9 @@ def reward_functions(config: TrainConfig, registry: Registry, tokenizer: Any) ->
 def train_grpo(config: TrainConfig, registry: Registry) -> TrainResult:
     """Train, checkpoint every ``save_steps``, save the final model to ``output_dir``."""
     config.check()
+    from abr.render import COT_SYSTEM_PROMPT
     from abr.trainer.data import check_prompt_lengths, load_rows
     from abr.trainer.dynamic_sampling import DynamicSamplingGRPOTrainer
-    from abr.trainer.rewards import COT_SYSTEM_PROMPT
     from datasets import Dataset
 
     rows = load_rows(config.data, COT_SYSTEM_PROMPT if config.cot_system_prompt else None)

@@ -16,12 +16,6 @@ from abr.answers import extract_final_answer
 from abr.registry import Registry
 from abr.scoring import judge
 
-#: the chain-of-thought system prompt for instruct models (paper Appendix B.3)
-COT_SYSTEM_PROMPT = (
-    "You are a careful reader. Think through the problem step by step inside <think> and </think>, then give "
-    'the final answer on its own last line in the form "Answer: <answer>".'
-)
-
 
 def completion_text(completion: Any) -> str:
     """The assistant text of a completion (conversational completions are lists of messages)."""

@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-GROUPS = ("generate", "inspect", "evaluate", "training")
+GROUPS = ("generate", "inspect", "evaluate", "training", "authoring")

@@ -17,10 +17,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from abr.evaluation.backend import BackendOptions, SamplingParams
-    from abr.evaluation.harness import COT_PROMPT, EvalConfig, Harness, default_run_dir
+    from abr.evaluation.harness import EvalConfig, Harness, default_run_dir
     from abr.host import get_host
+    from abr.render import COT_SYSTEM_PROMPT
 
-    system_prompt = COT_PROMPT if args.cot else args.system_prompt
+    system_prompt = COT_SYSTEM_PROMPT if args.cot else args.system_prompt
     params = SamplingParams(max_tokens=args.max_tokens, temperature=args.temperature, top_p=args.top_p,
                             top_k=args.top_k, system_prompt=system_prompt)
     if args.concurrency is not None and not 1 <= args.concurrency <= 4096:

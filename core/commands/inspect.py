@@ -103,6 +103,8 @@ def cmd_list_skills(args: argparse.Namespace) -> int:
 def cmd_plugins(args: argparse.Namespace) -> int:
     from abr.host import get_host
 
+    if args.action == "doctor":
+        return _doctor(args)
     reports = get_host().reports
     if args.json:
         print(json.dumps([r.as_json() for r in reports], indent=2))
@@ -120,6 +122,91 @@ def cmd_plugins(args: argparse.Namespace) -> int:
                       escape("\n".join(r.provides)), f"{r.import_ms:.1f}", escape(r.problem))
     Console().print(table)
     return 0
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    """`abr plugins doctor`: every plugin problem on one line each; exit 1 if there is any."""
+    import os
+
+    findings, notes, reports = _doctor_findings(float(args.slow_ms), os.environ)
+    if args.json:
+        print(json.dumps(findings, indent=2))
+    else:
+        for f in findings:
+            print(f"{f['plugin']} ({f['dist']} {f['version']}): {f['check']}: {f['problem']}")
+    for note in notes:
+        eprint(f"abr: note: {note}")
+    if not args.quiet:
+        disabled = sum(r.status == "disabled" for r in reports)
+        skipped = f", {disabled} disabled (not checked)" if disabled else ""
+        checked = len(reports) - disabled
+        eprint(f"abr: plugins doctor: {checked} plugin{'' if checked == 1 else 's'} checked{skipped}; "
+               f"{len(findings) or 'no'} problem{'' if len(findings) == 1 else 's'}")
+    return 1 if findings else 0
+
+
+def _doctor_findings(slow_ms: float, environ: Any) -> tuple[list[dict[str, str]], list[str], list[Any]]:
+    """(findings, notes, reports) for the installed plugins, loaded afresh with their imports tracked;
+    ABR_STRICT_PLUGINS is ignored here so that every problem can be shown."""
+    import importlib.util
+
+    from abr.host import Host, entry_point_candidates
+    from abr.testing import compatibility_problem, reference_problems
+
+    imported: dict[str, list[str]] = {}
+    env = {k: v for k, v in environ.items() if k != "ABR_STRICT_PLUGINS"}
+    host = Host([_tracked(c, imported) for c in entry_point_candidates()], env=env)
+    by_name = {r.name: r for r in host.reports}
+    findings: list[dict[str, str]] = []
+
+    def add(report: Any, check: str, problem: str) -> None:
+        findings.append({"plugin": report.name, "dist": report.dist, "version": report.version, "check": check,
+                         "problem": problem})
+
+    for r in host.reports:
+        if r.status in ("warning", "error", "conflict"):
+            for problem in r.problems:
+                hooks = problem.startswith("unknown hook") or "is not marked with @abr.hookimpl" in problem
+                add(r, "hooks" if hooks else r.status if r.status == "conflict" else "load", problem)
+    for entry in host.registry:
+        for problem in reference_problems(entry, host.registry):
+            add(by_name[entry.plugin], "references", problem)
+    notes = []
+    if importlib.util.find_spec("packaging") is None:
+        notes.append("version compatibility not checked: install 'packaging' to read plugins' abr requirements")
+    else:
+        for r in {r.dist: r for r in host.reports if r.dist != "abr"}.values():
+            problem = compatibility_problem(r.dist)
+            if problem:
+                add(r, "compatibility", problem)
+    for r in host.reports:
+        if r.import_ms > slow_ms:
+            heavy = imported.get(r.name, [])
+            what = f"; it imports {', '.join(heavy[:6])}{' ...' if len(heavy) > 6 else ''}" if heavy else ""
+            add(r, "import-time", f"importing took {r.import_ms:.0f} ms (threshold {slow_ms:.0f} ms, --slow-ms){what}: "
+                                  f"import heavy libraries inside the functions that use them, so that every abr "
+                                  f"command stays fast")
+    order = {r.name: i for i, r in enumerate(host.reports)}
+    findings.sort(key=lambda f: (order[f["plugin"]], f["dist"]))  # stable: each plugin's lines together
+    return findings, notes, host.reports
+
+
+def _tracked(cand: Any, imported: dict[str, list[str]]) -> Any:
+    """The candidate, its load recording which top-level third-party modules importing it pulled in."""
+    import sys
+
+    import attrs
+
+    def load() -> Any:
+        before = set(sys.modules)
+        try:
+            return cand.load()
+        finally:
+            new = {m.split(".")[0] for m in set(sys.modules) - before}
+            imported[cand.name] = sorted(m for m in new if not m.startswith(("abr", "_"))
+                                         and m not in sys.stdlib_module_names)
+
+    return attrs.evolve(cand, load=load)
 
 
 def cmd_components(args: argparse.Namespace) -> int:
@@ -165,8 +252,14 @@ def add_parsers(sub: Any) -> None:
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=cmd_list_skills)
 
-    pl = sub.add_parser("plugins", help="installed plugins and their status")
+    pl = sub.add_parser("plugins", help="installed plugins and their status; `abr plugins doctor` diagnoses them")
+    pl.add_argument("action", nargs="?", choices=("doctor",), metavar="doctor",
+                    help="doctor: hook names, dangling references, abr version requirements, slow imports — one "
+                         "line per problem, exit 1 if any")
     pl.add_argument("--json", action="store_true")
+    pl.add_argument("--slow-ms", type=float, default=300.0, metavar="MS",
+                    help="doctor: an import slower than this is a problem (default 300)")
+    pl.add_argument("-q", "--quiet", action="store_true", help="doctor: no summary line")
     pl.set_defaults(func=cmd_plugins)
 
     co = sub.add_parser("components", help="every registered component of every kind")

@@ -39,10 +39,6 @@ from abr.records import AtomicFile, file_sha256, read_records
 from abr.registry import Registry
 from abr.rng import derive_seed
 
-#: the chain-of-thought system prompt of ``--cot`` (the paper's instruct-model setting, Appendix B.3)
-COT_PROMPT = ("Think step by step. Find every anchor the question refers to, solve the question attached to each, "
-              "then combine the results as asked. End your response with a final line of the form "
-              "\"Answer: <your answer>\".")
 EXPORT_NAME = "samples.jsonl"
 #: batched backends sort this many batches' worth of pending requests by length before batching
 SORT_WINDOW = 8
