@@ -23,7 +23,7 @@ from abr.rng import Rng
 from abr.tokens import Tokenizer
 
 #: bump when the same draft, budget and tokenizer would render different text (recorded in every sample)
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 DOC_FOOTER = "</document>"
 MAX_ROUNDS = 4
 #: extra rounds, after the plain ones, that swap the last background paragraph for a better-fitting one
@@ -348,11 +348,15 @@ def _adjust(docs: list[list[_Paragraph]], fill: _DocFill, delta: int, sep: int, 
     plain rounds failed) the last background paragraph is given back and the freed budget refilled with
     runs that fit it better."""
     if delta > 0:
-        last = docs[-1][-1] if docs[-1] else None
-        if rescue and isinstance(last, (_Filler, CachedPassage)):
-            docs[-1].pop()
-            delta += last.cost + sep
-        docs[-1].extend(_fill(fill, delta, sep, slack))
+        paras = docs[-1]
+        at = len(paras)
+        if rescue:  # give back the last background paragraph of the last document, wherever it stands
+            found = next((j for j in range(len(paras) - 1, -1, -1) if not isinstance(paras[j], _PairSlot)), None)
+            if found is not None:
+                delta += paras[found].cost + sep
+                del paras[found]
+                at = found
+        paras[at:at] = _fill(fill, delta, sep, slack)
         return
     over = -delta
     for paras in reversed(docs):

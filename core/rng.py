@@ -97,6 +97,14 @@ class Rng:
         n = len(seq)
         if k > n:
             raise ValueError(f"sample() of {k} from {n} items")
+        if k <= 2:  # the common case, same draws and result as the general loop below, without the dict
+            if k == 0:
+                return []
+            first = self.below(n)
+            if k == 1:
+                return [seq[first]]
+            second = 1 + self.below(n - 1)
+            return [seq[first], seq[0] if second == first else seq[second]]
         moved: dict[int, int] = {}
         out = []
         for i in range(k):

@@ -100,7 +100,7 @@ def test_records_are_self_describing(tmp_path: Path) -> None:
         assert anchors[target["anchor"]] in rec["question"]
         assert rec["answer"] == target["answer"]
         assert rec["program_text"] == f"solve(Q({target['anchor']}))"
-        assert rec["versions"]["components"] == {"abr/niah": 2, "abr/procedural": 2, "abr/random-id": 2,
+        assert rec["versions"]["components"] == {"abr/niah": 2, "abr/procedural": 3, "abr/random-id": 2,
                                                  "abr/arithmetic": 1}
 
 

@@ -64,3 +64,18 @@ def test_children_are_independent_of_draw_order() -> None:
     assert a.child("x").random() == b.child("x").random()
     assert Rng("s").sample(list(range(100)), 5) == Rng("s").sample(list(range(100)), 5)
     assert sorted(Rng("s").shuffled(range(50))) == list(range(50))
+
+
+def test_sample_fast_path_matches_the_general_draws() -> None:
+    def general(rng: Rng, seq: list[int], k: int) -> list[int]:
+        n, moved, out = len(seq), {}, []
+        for i in range(k):
+            j = i + rng.below(n - i)
+            out.append(seq[moved.get(j, j)])
+            moved[j] = moved.get(i, i)
+        return out
+
+    for n in (1, 2, 3, 10, 800):
+        for k in range(min(n, 2) + 1):
+            for seed in range(200):
+                assert Rng("s", n, k, seed).sample(list(range(n)), k) == general(Rng("s", n, k, seed), list(range(n)), k)

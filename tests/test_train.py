@@ -179,3 +179,29 @@ def test_train_from_the_command_line(workspace: dict[str, Path], tmp_path: Path)
     log = json.loads((out / "abr-train-log.json").read_text())
     assert log["config"]["cot_system_prompt"] is True and log["config"]["learning_rate"] == 0.001
     assert any("rewards/abr_format/mean" in h for h in log["log_history"])
+
+
+def test_judged_reward_asks_the_judge_only_for_unparseable_answers(host: Host, tmp_path: Path) -> None:
+    import asyncio
+
+    from abr.trainer.rewards import judged_correctness_reward
+    from test_eval_openai import LoopbackServer, Reply
+
+    def script(body: dict[str, Any], attempt: int) -> Reply:
+        tail = body["messages"][-1]["content"]
+        return Reply(content="CORRECT" if "forty-two" in tail else "I cannot tell")
+
+    server = LoopbackServer(script)
+    try:
+        reward = judged_correctness_reward(host.registry, f"openai:judge@{server.url}", str(tmp_path / "j.sqlite"))
+        texts = ["Answer: 42", "Answer: 41", "Answer: forty-two", "Answer: about forty", "<think>still"]
+        kwargs = {"answer": ["42"] * 5, "answer_type": ["integer"] * 5, "question": ["What is 6 * 7?"] * 5,
+                  "answer_rule": [""] * 5, "skill": ["abr/niah"] * 5}
+        completions = [[{"role": "assistant", "content": t}] for t in texts]
+        first = asyncio.run(reward(completions=completions, **kwargs))
+        assert first == [1.0, 0.0, 1.0, None, 0.0]
+        assert server.total == 2  # only the two answers the integer checker cannot parse reached the judge
+        assert asyncio.run(reward(completions=completions, **kwargs)) == first
+        assert server.total == 2  # the judge's verdicts are cached
+    finally:
+        server.close()
