@@ -353,7 +353,9 @@ def _adjust(docs: list[list[_Paragraph]], fill: _DocFill, delta: int, sep: int, 
         if rescue:  # give back the last background paragraph of the last document, wherever it stands
             found = next((j for j in range(len(paras) - 1, -1, -1) if not isinstance(paras[j], _PairSlot)), None)
             if found is not None:
-                delta += paras[found].cost + sep
+                given_back = paras[found]
+                assert not isinstance(given_back, _PairSlot)
+                delta += given_back.cost + sep
                 del paras[found]
                 at = found
         paras[at:at] = _fill(fill, delta, sep, slack)

@@ -78,4 +78,5 @@ def test_sample_fast_path_matches_the_general_draws() -> None:
     for n in (1, 2, 3, 10, 800):
         for k in range(min(n, 2) + 1):
             for seed in range(200):
-                assert Rng("s", n, k, seed).sample(list(range(n)), k) == general(Rng("s", n, k, seed), list(range(n)), k)
+                items = list(range(n))
+                assert Rng("s", n, k, seed).sample(items, k) == general(Rng("s", n, k, seed), items, k)
