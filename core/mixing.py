@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 from abr.errors import AbrError
-from abr.plan import largest_remainder
+from abr.plan import interleave, largest_remainder
 from abr.records import AtomicFile, ParquetSink, detect_format, read_records, scan_records
 from abr.rng import Rng
 from abr.sample import dumps
@@ -85,13 +85,6 @@ def _resolve(name: str, skills: set[str]) -> str:
                    f"{', '.join(sorted(skills)) or 'none'}")
 
 
-def interleave(counts: Sequence[int]) -> list[int]:
-    """Owner index of each position when ``counts[k]`` items of owner k are spread evenly (stable ties)."""
-    keyed = [((j + 0.5) / c, k) for k, c in enumerate(counts) for j in range(c)]
-    keyed.sort()
-    return [k for _, k in keyed]
-
-
 def plan_mix(refs: Sequence[Ref], ratio: Mapping[str, float], n: int, seed: int) -> list[Ref]:
     """The records of the mixture, in output order."""
     by_skill: dict[str, list[Ref]] = {}
@@ -108,7 +101,7 @@ def plan_mix(refs: Sequence[Ref], ratio: Mapping[str, float], n: int, seed: int)
         chosen.append(Rng("abr-mix", seed, name).sample(pool, count))
     cursors = [0] * len(chosen)
     out = []
-    for k in interleave(counts):
+    for k in interleave(counts).tolist():
         out.append(chosen[k][cursors[k]])
         cursors[k] += 1
     return out

@@ -57,6 +57,15 @@ def largest_remainder(n: int, weights: Sequence[float]) -> list[int]:
     return counts
 
 
+def interleave(counts: Sequence[int]) -> np.ndarray:
+    """Owner index of each position when ``counts[k]`` items of owner k are spread evenly: item j of owner
+    k sits at key (j + 0.5) / counts[k]; ties go to the lower owner. Any prefix keeps the proportions."""
+    keys = np.concatenate([(np.arange(c) + 0.5) / c for c in counts if c] or [np.zeros(0)])
+    owners = np.concatenate([np.full(c, k, dtype=np.int64) for k, c in enumerate(counts) if c]
+                            or [np.zeros(0, dtype=np.int64)])
+    return owners[np.lexsort((owners, keys))]
+
+
 def _is_sweep(knob: Knob, value: Any) -> bool:
     if not isinstance(value, (list, tuple)):
         return False
@@ -136,11 +145,7 @@ class Plan:
                                f"(as '{seen[sp.skill.qualified]}' and '{sp.entry.name}'); merge the entries")
             seen[sp.skill.qualified] = sp.entry.name
         self.counts = largest_remainder(recipe.n, [s.entry.weight for s in self.skills])
-        keys = np.concatenate([(np.arange(c) + 0.5) / c for c in self.counts if c] or [np.zeros(0)])
-        owners = np.concatenate([np.full(c, k, dtype=np.int64) for k, c in enumerate(self.counts) if c]
-                                or [np.zeros(0, dtype=np.int64)])
-        order = np.lexsort((owners, keys))
-        self._skill_of = owners[order]
+        self._skill_of = interleave(self.counts)
         ordinal = np.zeros(recipe.n, dtype=np.int64)
         for k in range(len(self.skills)):
             mask = self._skill_of == k
