@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CHATML = (
-    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
-    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
-)
+from conftest import CHATML
 
 
 def tiny_model(folder: Path, texts: list[str], seed: int = 0) -> Path:

@@ -26,7 +26,8 @@ def completion_text(completion: Any) -> str:
     return str(completion)
 
 
-def _rule(raw: Any) -> dict[str, Any]:
+def parse_rule(raw: Any) -> dict[str, Any]:
+    """A record's judging rule from a dataset column: a dict, JSON text, or empty."""
     if not raw:
         return {}
     if isinstance(raw, dict):
@@ -64,7 +65,7 @@ def correctness_reward(registry: Registry, stop_ids: frozenset[int] = frozenset(
         ids: Sequence[Sequence[int] | None] = completion_ids or [None] * len(completions)
         rewards = [
             0.0 if truncated(i, stop_ids, max_tokens)
-            else 1.0 if judge(completion_text(c), gold, kind, _rule(rule), registry).correct else 0.0
+            else 1.0 if judge(completion_text(c), gold, kind, parse_rule(rule), registry).correct else 0.0
             for c, gold, kind, rule, i in zip(completions, answer, answer_type, rules, ids)
         ]
         _log_accuracy(rewards, skill, log_metric)
@@ -105,7 +106,7 @@ def judged_correctness_reward(registry: Registry, judge_spec: str, store_path: s
         jobs = []
         for c, gold, kind, rule, q, i, s in zip(completions, answer, answer_type, rules, question, ids, skills):
             info = SampleInfo(record_id="", dataset="", skill=s, length=None, tokens=None, depth=None, knobs={},
-                              question=q, answer=gold, answer_type=kind, answer_rule=_rule(rule), needles=(),
+                              question=q, answer=gold, answer_type=kind, answer_rule=parse_rule(rule), needles=(),
                               anchors={})
             finish = "length" if truncated(i, stop_ids, max_tokens) else "stop"
             jobs.append(scorer.score(info, Completion(text=completion_text(c), finish=finish)))

@@ -72,10 +72,11 @@ def compute_score(data_source: str, solution_str: str, ground_truth: str, extra_
     """
     from abr.host import get_host
     from abr.scoring import judge
+    from abr.trainer.rewards import parse_rule
 
     info = dict(extra_info or {})
     try:
-        rule = json.loads(info["answer_rule"]) if info.get("answer_rule") else {}
+        rule = parse_rule(info.get("answer_rule"))
     except (TypeError, ValueError):
         rule = {}
     verdict = judge(str(solution_str or ""), str(ground_truth), str(info.get("answer_type", "integer")), rule,
